@@ -1,0 +1,105 @@
+"""The course's Sphinx extension: what the book needs beyond Jupyter Book itself.
+
+* Charts: ``csto-charts.js`` (Vega + vega-embed, from vl-convert) is written into
+  the built site and added only to the pages that hold a chart.
+* ``{data-appendix}``: a directive that writes the data appendix from
+  ``data/datapackage.json``.
+* Quizzes: see ``csto_course.quiz.sphinx``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from . import ROOT, charts
+
+
+def _add_chart_script(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    # Called per page: a script added here goes on this page only.
+    if f'class="{charts.CHART_CLASS}"' in context.get("body", ""):
+        app.add_js_file(charts.BOOK_SCRIPT, loading_method="defer")
+
+
+def _write_chart_script(app: Sphinx, exception) -> None:
+    if exception or app.builder.format != "html":
+        return
+    import vl_convert  # imported late: only HTML builds need the 0.9 MB bundle
+
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    script = charts.book_script(vl_convert.javascript_bundle())
+    (static / charts.BOOK_SCRIPT).write_text(script, encoding="utf-8")
+
+
+class JupyterChartMime:
+    """myst-nb mime plugin: the book draws charts from ``text/html``, so the Vega-Lite
+    copy meant for live Jupyter is dropped quietly instead of warned about."""
+
+    mime_priority_overrides = [("*", charts.JUPYTER_MIME, None)]
+
+    @staticmethod
+    def handle_mime(renderer, data, inline):
+        return [] if data.mime_type == charts.JUPYTER_MIME else None
+
+
+class DataAppendix(SphinxDirective):
+    """``{data-appendix}``: every table of the data package, generated from its descriptor."""
+
+    def run(self) -> list[nodes.Node]:
+        from .appendix import appendix_markdown
+
+        data_dir = ROOT / "data"
+        self.env.note_dependency(str(data_dir / "datapackage.json"))
+        page_dir = Path(self.env.doc2path(self.env.docname)).parent
+        prefix = os.path.relpath(data_dir, page_dir).replace(os.sep, "/") + "/"
+        text = appendix_markdown(data_dir, prefix)
+        # Parsed as MyST with headings allowed: each table becomes a section of the page.
+        holder = nodes.section()
+        self.state.nested_parse(StringList(text.splitlines()), 0, holder, match_titles=True)
+        return holder.children
+
+
+TEMPLATES = Path(__file__).parent / "templates"
+REDIRECT = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{title}</title>
+<link rel="icon" href="_static/{icon}">
+<meta http-equiv="refresh" content="0; url={target}">
+</head><body><p><a href="{target}">{title}</a></p></body></html>
+"""
+
+
+def _use_course_templates(app: Sphinx, config) -> None:
+    config.templates_path.insert(0, str(TEMPLATES))
+
+
+def _write_root_redirect(app: Sphinx, exception) -> None:
+    """The site's front door: a redirect to the landing page that, unlike the one
+    sphinx-external-toc writes, names the favicon (no 404 for /favicon.ico)."""
+    if exception or app.builder.format != "html" or app.config.root_doc == "index":
+        return
+    target = app.builder.get_target_uri(app.config.root_doc)
+    icon = Path(app.config.html_favicon or "").name
+    page = REDIRECT.format(title=app.config.html_title, icon=icon, target=target)
+    (Path(app.outdir) / "index.html").write_text(page, encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _use_course_templates)
+    # Before sphinx-external-toc, which writes a bare redirect only if none exists.
+    app.connect("build-finished", _write_root_redirect, priority=400)
+    app.connect("html-page-context", _add_chart_script)
+    app.connect("build-finished", _write_chart_script)
+    app.add_directive("data-appendix", DataAppendix)
+    try:
+        app.setup_extension("csto_course.quiz.sphinx")
+    except Exception as err:  # noqa: BLE001 -- during bring-up the quiz package may be absent
+        if "csto_course.quiz" not in str(err):
+            raise
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,29 @@
+"""nbval compares only cells that were stored executed: make sure they all were."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from csto_course import ROOT
+from csto_course.notebooks import course_notebooks
+
+NOTEBOOKS = course_notebooks()
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebook found under book/, notebooks/ or exercises/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_stored_executed_without_errors_or_volatile_state(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    unexecuted = [i for i, c in enumerate(code) if c.get("execution_count") is None]
+    errors = [i for i, c in enumerate(code) if any(o["output_type"] == "error" for o in c["outputs"])]
+    assert not unexecuted, f"{path.name}: code cells {unexecuted} are stored unexecuted: run 'make execute'"
+    assert not errors, f"{path.name}: code cells {errors} store an error"
+    counts = [c["execution_count"] for c in code]
+    assert counts == list(range(1, len(code) + 1)), f"{path.name}: not run top to bottom in one go: {counts}"
+    assert "widgets" not in nb["metadata"], f"{path.name}: stores widget state (random ids)"
