@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 
-.PHONY: book test serve execute bench clean
+.PHONY: book book-student test serve execute bench clean
 
 # The virtual environment, rebuilt when the pins change.
 $(STAMP): requirements.txt pyproject.toml
@@ -18,6 +18,10 @@ book: $(STAMP)
 	rm -rf _build/html _build/.doctrees _build/jupyter_execute
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
+
+## book-student: the book without solutions, for a class (_build/student/_build/html)
+book-student: $(STAMP)
+	$(BIN)/csto-course student --book
 
 ## test: unit tests, strict nbval over every notebook, browser tests over the built book
 test: book

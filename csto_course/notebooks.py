@@ -1,20 +1,26 @@
-"""Execute notebooks in place so that a second run changes no byte.
+"""The course's notebooks: written as MyST Markdown drafts, committed executed.
 
-nbconvert's ``--execute --inplace`` stores widget state and per-cell timings,
-which change on every run; nbclient plus dropping that metadata does not.
+Authors edit ``drafts/NAME.md`` (``drafts/exercises/NAME.md`` for an exercise set),
+readable and reviewable as text. :func:`execute` turns a draft into its notebook
+with stable cell ids and runs it in place, so that a second run changes no byte:
+nbconvert's ``--execute --inplace`` would store widget state and per-cell timings,
+and jupytext would give every cell a random id.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import jupytext
 import nbformat
 from nbclient import NotebookClient
 
 from . import ROOT
 
 NOTEBOOK_DIRS = ("book", "notebooks", "exercises")
+DRAFTS = ROOT / "drafts"
 TIMEOUT_SECONDS = 300
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
 def course_notebooks(root: Path = ROOT) -> list[Path]:
@@ -25,6 +31,30 @@ def course_notebooks(root: Path = ROOT) -> list[Path]:
     return found
 
 
+def draft_of(notebook: Path) -> Path:
+    """The Markdown draft a notebook is made from."""
+    sub = "exercises" if notebook.resolve().parent.name == "exercises" else ""
+    return DRAFTS / sub / f"{notebook.stem}.md"
+
+
+def from_draft(draft: Path) -> nbformat.NotebookNode:
+    """The (unexecuted) notebook a draft describes, with ids that stay put from run to run."""
+    if not draft.exists():
+        raise FileNotFoundError(f"{draft}: no such draft (every notebook is made from one)")
+    nb = jupytext.read(draft)
+    nb.metadata.pop("jupytext", None)
+    nb.metadata["kernelspec"] = KERNELSPEC
+    nb.metadata["language_info"] = {"name": "python"}
+    if draft.parent.name == "exercises":
+        from .assignments import prepare
+
+        prepare(nb)  # ids the grader matches student cells by, and nbgrader metadata
+    else:
+        for n, cell in enumerate(nb.cells):
+            cell.id = f"cell-{n:03d}"
+    return nb
+
+
 def _strip_volatile(nb: nbformat.NotebookNode) -> None:
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
@@ -33,8 +63,9 @@ def _strip_volatile(nb: nbformat.NotebookNode) -> None:
 
 
 def execute(path: Path) -> None:
-    """Run every cell of ``path`` in a fresh kernel, in the notebook's folder, and save it."""
-    nb = nbformat.read(path, as_version=4)
+    """Make ``path`` afresh from its draft, run every cell in a new kernel in the
+    notebook's folder, and save it."""
+    nb = from_draft(draft_of(path))
     NotebookClient(
         nb,
         timeout=TIMEOUT_SECONDS,
@@ -45,3 +76,12 @@ def execute(path: Path) -> None:
     ).execute()
     _strip_volatile(nb)
     nbformat.write(nb, path)
+
+
+def in_step_with_draft(path: Path) -> bool:
+    """True if the committed notebook holds exactly the cells its draft makes."""
+
+    def cells(nb):
+        return [(c.cell_type, c.id, c.source, c.metadata.get("tags", [])) for c in nb.cells]
+
+    return cells(nbformat.read(path, as_version=4)) == cells(from_draft(draft_of(path)))

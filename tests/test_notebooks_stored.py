@@ -7,7 +7,7 @@ import json
 import pytest
 
 from csto_course import ROOT
-from csto_course.notebooks import course_notebooks
+from csto_course.notebooks import course_notebooks, draft_of, in_step_with_draft
 
 NOTEBOOKS = course_notebooks()
 
@@ -27,3 +27,13 @@ def test_stored_executed_without_errors_or_volatile_state(path):
     counts = [c["execution_count"] for c in code]
     assert counts == list(range(1, len(code) + 1)), f"{path.name}: not run top to bottom in one go: {counts}"
     assert "widgets" not in nb["metadata"], f"{path.name}: stores widget state (random ids)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_notebook_is_made_from_its_draft(path):
+    draft = draft_of(path)
+    assert draft.exists(), f"{path.name}: no draft at {draft.relative_to(ROOT)}"
+    assert in_step_with_draft(path), (
+        f"{path.relative_to(ROOT)} differs from {draft.relative_to(ROOT)}: "
+        f"run 'make execute' (or 'csto-course execute {path.relative_to(ROOT)}')"
+    )
