@@ -55,11 +55,19 @@ def from_draft(draft: Path) -> nbformat.NotebookNode:
     return nb
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def _strip_volatile(nb: nbformat.NotebookNode) -> None:
+    """Drop what changes from run to run: timings, widget state, and widget views,
+    whose model ids are random and whose state is not kept (a stored quiz keeps its
+    static HTML; run the cell to get the live widget)."""
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("ExecuteTime", None)
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
 
 
 def execute(path: Path) -> None:
