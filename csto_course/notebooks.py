@@ -41,7 +41,7 @@ def from_draft(draft: Path) -> nbformat.NotebookNode:
     """The (unexecuted) notebook a draft describes, with ids that stay put from run to run."""
     if not draft.exists():
         raise FileNotFoundError(f"{draft}: no such draft (every notebook is made from one)")
-    nb = jupytext.read(draft)
+    nb = jupytext.read(draft, fmt="md:myst")  # drafts are MyST notebooks, whatever their header says
     nb.metadata.pop("jupytext", None)
     nb.metadata["kernelspec"] = KERNELSPEC
     nb.metadata["language_info"] = {"name": "python"}

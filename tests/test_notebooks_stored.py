@@ -7,7 +7,7 @@ import json
 import pytest
 
 from csto_course import ROOT
-from csto_course.notebooks import course_notebooks, draft_of, in_step_with_draft
+from csto_course.notebooks import course_notebooks, draft_of, execute, in_step_with_draft
 
 NOTEBOOKS = course_notebooks()
 
@@ -37,3 +37,16 @@ def test_notebook_is_made_from_its_draft(path):
         f"{path.relative_to(ROOT)} differs from {draft.relative_to(ROOT)}: "
         f"run 'make execute' (or 'csto-course execute {path.relative_to(ROOT)}')"
     )
+
+
+def test_execute_is_deterministic_and_matches_the_committed_notebook(tmp_path):
+    """`make execute` twice changes no byte (shown on the introduction: text, table,
+    chart and quiz outputs)."""
+    committed = ROOT / "book" / "introduction.ipynb"
+    copy = tmp_path / committed.name
+    runs = []
+    for _ in range(2):
+        execute(copy)
+        runs.append(copy.read_bytes())
+    assert runs[0] == runs[1], "a second run changed the notebook"
+    assert runs[0] == committed.read_bytes(), "book/introduction.ipynb is not its draft's output: run 'make execute'"
