@@ -69,7 +69,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 REDIRECT = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{title}</title>
-<link rel="icon" href="_static/{icon}">
+<link rel="icon" href="data:,">
 <meta http-equiv="refresh" content="0; url={target}">
 </head><body><p><a href="{target}">{title}</a></p></body></html>
 """
@@ -81,12 +81,12 @@ def _use_course_templates(app: Sphinx, config) -> None:
 
 def _write_root_redirect(app: Sphinx, exception) -> None:
     """The site's front door: a redirect to the landing page that, unlike the one
-    sphinx-external-toc writes, names the favicon (no 404 for /favicon.ico)."""
+    sphinx-external-toc writes, names an empty icon, so the browser neither asks for
+    /favicon.ico (a 404) nor starts a request the redirect would abort."""
     if exception or app.builder.format != "html" or app.config.root_doc == "index":
         return
     target = app.builder.get_target_uri(app.config.root_doc)
-    icon = Path(app.config.html_favicon or "").name
-    page = REDIRECT.format(title=app.config.html_title, icon=icon, target=target)
+    page = REDIRECT.format(title=app.config.html_title, target=target)
     (Path(app.outdir) / "index.html").write_text(page, encoding="utf-8")
 
 
