@@ -61,7 +61,7 @@ def test_full_version_follows_the_conventions(path):
             if role(c) in ("solution", "model-answer", "check", "hidden-check"):
                 assert c.metadata["nbgrader"]["grade_id"] == c["id"]
             if role(c) == "solution":
-                assert "hide-input" in c.metadata.get("tags", []), "solutions are collapsed in the book"
+                assert "hide-cell" in c.metadata.get("tags", []), "solutions (code and output) are collapsed in the book"
                 first = c.source.splitlines()[0]
                 assert re.fullmatch(r"\w+ = None", first), f"task {t['task']}: start with '<answer> = None'"
             if role(c) == "hidden-check":
