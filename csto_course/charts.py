@@ -1,15 +1,15 @@
 """Altair charts that draw offline, in the built book and in live Jupyter.
 
-Importing this module registers and enables the ``csto`` Altair renderer. Its
-output is deterministic (the chart's DOM id is a hash of its spec), so strict
-nbval can compare stored outputs, and it needs no network:
+Importing this module registers and enables the ``csto`` Altair renderer. A chart's
+output is its Vega-Lite spec as ``application/vnd.vegalite.v5+json``, the one
+mimetype that JupyterLab, Notebook 7 and VS Code all draw with their built-in Vega,
+with no download. It is deterministic, so strict nbval can compare it.
 
-* ``text/html`` (what the book shows): a ``<div class="csto-chart">`` holding the
-  spec as JSON. The book's Sphinx extension adds ``csto-charts.js`` (Vega, Vega-Lite
-  and vega-embed, served by the book itself) to every page with such a div, and
-  only to those pages.
-* ``application/vnd.vegalite.v5+json`` (what JupyterLab, Notebook 7 and VS Code
-  show): their built-in Vega renderer draws it without any download.
+The book cannot draw that mimetype itself, so the course's Sphinx extension turns it
+into :func:`chart_html` (a ``<div class="csto-chart">`` with the spec as inert JSON,
+its id a hash of the spec) and adds ``csto-charts.js`` (Vega, Vega-Lite and
+vega-embed, served by the book itself) to the pages with a chart, and only to those.
+A ``text/html`` output would not do: JupyterLab prefers HTML to its Vega renderer.
 """
 
 from __future__ import annotations
@@ -63,12 +63,21 @@ def chart_html(spec: dict) -> str:
 
 def render(spec: dict, **metadata) -> dict:
     """Altair renderer: the mimebundle for one chart."""
-    jupyter_spec = {**spec, "$schema": _JUPYTER_SCHEMA}
-    return {
-        "text/html": chart_html(spec),
-        JUPYTER_MIME: jupyter_spec,
-        "text/plain": f"<{_label(spec)}>",
-    }
+    return {JUPYTER_MIME: {**spec, "$schema": _JUPYTER_SCHEMA}, "text/plain": f"<{_label(spec)}>"}
+
+
+_COMPOSITE = ("hconcat", "vconcat", "concat", "facet", "repeat")
+
+
+def book_html(jupyter_spec: dict) -> str:
+    """The book's HTML for a stored chart output: its own Vega-Lite version restored,
+    and as wide as the page column (so it fits a phone as well as a laptop) unless
+    the chart sets a width. Jupyter gets no "container" width: in JupyterLab's output
+    area it sets off an endless resize that crashes the tab."""
+    spec = {**jupyter_spec, "$schema": alt.SCHEMA_URL}
+    if "width" not in spec and not any(k in spec for k in _COMPOSITE):
+        spec["width"] = "container"
+    return chart_html(spec)
 
 
 def book_script(vega_bundle: str) -> str:
@@ -94,16 +103,14 @@ def book_script(vega_bundle: str) -> str:
 
 @alt.theme.register(RENDERER, enable=True)
 def theme() -> alt.theme.ThemeConfig:
-    """The course's look: readable type, and charts as wide as the page column
-    (``width="container"``), so that they fit a phone as well as a laptop."""
+    """The course's look: readable type and a calm frame."""
     return {
-        "width": "container",
         "config": {
             "font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
             "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555"},
             "axis": {"labelFontSize": 12, "titleFontSize": 13},
             "legend": {"labelFontSize": 12, "titleFontSize": 13},
-            "view": {"continuousHeight": 300, "stroke": None},
+            "view": {"continuousWidth": 600, "continuousHeight": 300, "stroke": None},
         },
     }
 

@@ -37,15 +37,17 @@ def _write_chart_script(app: Sphinx, exception) -> None:
     (static / charts.BOOK_SCRIPT).write_text(script, encoding="utf-8")
 
 
-class JupyterChartMime:
-    """myst-nb mime plugin: the book draws charts from ``text/html``, so the Vega-Lite
-    copy meant for live Jupyter is dropped quietly instead of warned about."""
+class ChartMime:
+    """myst-nb mime plugin: a stored chart (Vega-Lite JSON) becomes the book's chart
+    HTML, which ``csto-charts.js`` draws."""
 
-    mime_priority_overrides = [("*", charts.JUPYTER_MIME, None)]
+    mime_priority_overrides = [(b, charts.JUPYTER_MIME, 5) for b in ("html", "dirhtml", "singlehtml")]
 
     @staticmethod
     def handle_mime(renderer, data, inline):
-        return [] if data.mime_type == charts.JUPYTER_MIME else None
+        if data.mime_type != charts.JUPYTER_MIME:
+            return None
+        return [nodes.raw("", charts.book_html(data.content), format="html")]
 
 
 class DataAppendix(SphinxDirective):
