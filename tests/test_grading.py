@@ -12,6 +12,7 @@ import pytest
 
 from csto_course import ROOT, cli
 from csto_course.assignments import role, student_notebook, tasks
+from csto_course.data import load
 from csto_course.grading import grade
 
 EXERCISE = ROOT / "exercises" / "00-introduction.ipynb"
@@ -64,7 +65,8 @@ def graded(tmp_path_factory):
                                    "def newest_first(df): pass")  # NameError in the student's own cell
     _set(wrong, "task-2-solution", "years_apart = 13")
     _set(wrong, "task-4-solution", "by_kind = sources['kind'].value_counts()")  # a Series, not a table
-    _set(wrong, "task-6-solution", "busiest_year = 2010")  # passes the visible check, fails the hidden one
+    second_busiest = int(load("events")["date"].dt.year.value_counts().index[1])  # the data grows
+    _set(wrong, "task-6-solution", f"busiest_year = {second_busiest}")  # passes the visible check, fails the hidden one
     subs.append(_write(folder, "carol-00-introduction.ipynb", wrong))
     crash = _complete()
     _set(crash, "task-3-solution", "undated = None\nraise RuntimeError('boom')")
