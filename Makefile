@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 
-.PHONY: book book-student test serve execute bench clean
+.PHONY: book book-student test serve execute bench dist pdf clean
 
 # The virtual environment, rebuilt when the pins change.
 $(STAMP): requirements.txt pyproject.toml
@@ -36,9 +36,17 @@ serve:
 execute: $(STAMP)
 	$(BIN)/csto-course execute
 
+## dist: the course to take away, one zip that opens from disk (dist/csto-course.zip)
+dist: book
+	$(BIN)/python -m csto_course.dist
+
+## pdf: the whole book as one PDF, printed by headless Chromium (_build/pdf/csto-course.pdf)
+pdf: book
+	$(BIN)/python -m csto_course.pdf
+
 ## bench: build time, test time and page weights on this machine
 bench: $(STAMP)
 	$(BIN)/python scripts/benchmark.py
 
 clean:
-	rm -rf _build .pytest_cache
+	rm -rf _build dist .pytest_cache

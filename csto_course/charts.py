@@ -50,15 +50,141 @@ def _label(spec: dict) -> str:
 
 
 def chart_html(spec: dict) -> str:
-    """The static HTML of one chart: a labelled div and its spec as inert JSON."""
+    """The static HTML of one chart: a labelled div, its description, its data as a
+    table (for readers who cannot see the chart) and its spec as inert JSON."""
     cid = chart_id(spec)
     # "</" would end the <script> element early; JSON allows "<\/" instead.
     payload = _canonical(spec).replace("</", "<\\/")
+    text, given = _description(spec)
+    # A description the chart sets is shown to everyone; the fallback (title and
+    # marks) would only repeat the drawn title, so it is for screen readers.
+    desc_class = "csto-chart-desc" if given else "csto-chart-desc csto-visually-hidden"
     return (
-        f'<div class="{CHART_CLASS}" id="{cid}" role="img" '
-        f'aria-label="{html.escape(_label(spec))}"></div>\n'
-        f'<script type="application/json" data-chart-for="{cid}">{payload}</script>'
+        f'<div class="{CHART_CLASS}" id="{cid}" role="figure" '
+        f'aria-label="{html.escape(_label(spec))}" aria-describedby="{cid}-desc"></div>\n'
+        f'<p class="{desc_class}" id="{cid}-desc">{html.escape(text)}</p>\n'
+        + data_table_html(spec, cid)
+        + f'<script type="application/json" data-chart-for="{cid}">{payload}</script>'
     )
+
+
+# --- text alternatives: the description and the data table ----------------------
+
+TABLE_ROWS = 25  # rows shown per dataset; the rest is counted ("and 12 more rows")
+_CELL_CHARS = 120
+_MARK_WORDS = {"bar": "bars", "point": "points", "circle": "points", "square": "points",
+               "line": "lines", "trail": "lines", "area": "areas", "rule": "rules",
+               "tick": "ticks", "text": "labels", "rect": "boxes", "arc": "arcs",
+               "geoshape": "a map", "image": "images"}
+
+
+def _text(value) -> str:
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return str(value or "")
+
+
+def _title_parts(spec: dict) -> tuple[str, str]:
+    title = spec.get("title", "")
+    if isinstance(title, dict):
+        return _text(title.get("text")), _text(title.get("subtitle"))
+    return _text(title), ""
+
+
+def _walk(spec, key: str):
+    """Every value stored under ``key`` in the spec, its layers and concatenations."""
+    if isinstance(spec, dict):
+        for k, v in spec.items():
+            if k == key:
+                yield v
+            if k not in ("datasets", "data", "config"):
+                yield from _walk(v, key)
+    elif isinstance(spec, list):
+        for v in spec:
+            yield from _walk(v, key)
+
+
+def _description(spec: dict) -> tuple[str, bool]:
+    """The chart's description and whether the chart set it (``description=``)."""
+    if spec.get("description"):
+        return str(spec["description"]), True
+    title, subtitle = _title_parts(spec)
+    marks = []
+    for mark in _walk(spec, "mark"):
+        word = _MARK_WORDS.get(mark.get("type") if isinstance(mark, dict) else mark)
+        if word and word not in marks:
+            marks.append(word)
+    parts = [f"Chart: {title.rstrip('.')}." if title else "Chart."]
+    if subtitle:
+        parts.append(subtitle.rstrip(".") + ".")
+    if marks:
+        drawn = marks[0] if len(marks) == 1 else ", ".join(marks[:-1]) + " and " + marks[-1]
+        parts.append(f"Drawn with {drawn}.")
+    parts.append("Its data is in the data table below the chart.")
+    return " ".join(parts), False
+
+
+def _columns(spec: dict, rows: list[dict]) -> list[tuple[str, str]]:
+    """(field, heading) for the fields the chart encodes, in order; else every field."""
+    present = {k for row in rows[:50] for k in row}
+    columns: dict[str, str] = {}
+    for encoding in _walk(spec, "encoding"):
+        if not isinstance(encoding, dict):
+            continue
+        for channel in encoding.values():
+            for fdef in channel if isinstance(channel, list) else [channel]:
+                field = fdef.get("field") if isinstance(fdef, dict) else None
+                if isinstance(field, str) and field in present and field not in columns:
+                    title = fdef.get("title")
+                    columns[field] = _text(title) if title else field
+    if not columns:
+        columns = {k: k for k in rows[0]}
+    return list(columns.items())
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    if len(text) > _CELL_CHARS:
+        text = text[: _CELL_CHARS - 1].rstrip() + "…"
+    return html.escape(text)
+
+
+def data_table_html(spec: dict, cid: str) -> str:
+    """The chart's inline data as HTML tables in a closed ``<details>`` (the first
+    ``TABLE_ROWS`` rows of each dataset; map outlines, which are not rows, left out)."""
+    datasets, seen = [], set()
+    candidates = [rows for rows in spec.get("datasets", {}).values()
+                  if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows)]
+    # Largest first; a layer that only repeats rows already shown (a highlight, a label) is left out.
+    for rows in sorted(candidates, key=len, reverse=True):
+        keys = [_canonical(r) for r in rows]
+        if all(k in seen for k in keys):
+            continue
+        seen.update(keys)
+        datasets.append(rows)
+    if not datasets:
+        return ""
+    title = _title_parts(spec)[0] or "the chart"
+    parts = [f'<details class="csto-chart-data"><summary>Data table: {html.escape(title)}</summary>']
+    for n, rows in enumerate(datasets, start=1):
+        columns = _columns(spec, rows)
+        caption = f"{title}: data" + (f", table {n} of {len(datasets)}" if len(datasets) > 1 else "")
+        parts.append('<div class="pst-scrollable-table-container"><table class="table csto-data-table">')
+        parts.append(f"<caption>{html.escape(caption)} ({len(rows)} row{'s' if len(rows) != 1 else ''})</caption>")
+        parts.append("<thead><tr>" + "".join(f'<th scope="col">{html.escape(h)}</th>' for _, h in columns) + "</tr></thead><tbody>")
+        for row in rows[:TABLE_ROWS]:
+            parts.append("<tr>" + "".join(f"<td>{_cell(row.get(f))}</td>" for f, _ in columns) + "</tr>")
+        parts.append("</tbody></table></div>")
+        if len(rows) > TABLE_ROWS:
+            more = len(rows) - TABLE_ROWS
+            parts.append(f'<p class="csto-data-more">… and {more} more row{"s" if more != 1 else ""}: '
+                         "the notebook and the data appendix have them all.</p>")
+    parts.append("</details>\n")
+    return "".join(parts)
 
 
 def render(spec: dict, **metadata) -> dict:
@@ -95,6 +221,9 @@ def book_script(vega_bundle: str) -> str:
         "    el.style.width = '100%';  // charts are as wide as the column ('container')\n"
         "    window.vegaEmbed(el, JSON.parse(s.textContent), {\n"
         "      renderer: 'svg', actions: {export: true, source: false, compiled: false, editor: false}\n"
+        "    }).then(function () {  // the actions menu's toggle is an icon: name it\n"
+        "      var toggle = el.querySelector('details > summary');\n"
+        "      if (toggle) toggle.setAttribute('aria-label', 'Chart actions: save as SVG or PNG');\n"
         "    }).catch(function (err) { console.error('chart ' + el.id + ': ' + err); });\n"
         "  });\n"
         "});\n"

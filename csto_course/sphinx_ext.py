@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -81,6 +82,43 @@ def _use_course_templates(app: Sphinx, config) -> None:
     config.templates_path.insert(0, str(TEMPLATES))
 
 
+COURSE_CSS = "course.css"  # csto_course/static: phones, print, charts' data tables
+COURSE_JS = "course.js"  # csto_course/static: the theme's sidebar buttons made to work
+_TOGGLE = re.compile(r'(<a [^>]*>([^<]*)</a>)<details([^>]*)><summary>(?=<span class="toctree-toggle")')
+
+
+def _label_toggles(generate):
+    """The theme's sidebar: its expand/collapse toggles are unnamed icons; name them."""
+    def generate_toctree_html(kind, *args, **kwargs):
+        out = generate(kind, *args, **kwargs)
+        if kind != "sidebar":  # "raw" callers want the BeautifulSoup object
+            return out
+        out = str(out)  # the sidebar's HTML (a BeautifulSoup object in this theme version)
+        named = _TOGGLE.sub(lambda m: f'{m[1]}<details{m[3]}><summary aria-label="Pages under '
+                            f'{m[2].replace(chr(34), "&quot;")}">', out)
+        return named.replace('<summary><span class="toctree-toggle"',
+                             '<summary aria-label="Pages in this part"><span class="toctree-toggle"')
+    return generate_toctree_html
+
+
+def _accessible_markup(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    # Docutils 0.21 marks bibliography entries "doc-biblioentry" inside a role="list":
+    # a list whose items are not list items (axe: aria-required-children).
+    body = context.get("body", "")
+    if 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+    if "generate_toctree_html" in context:
+        context["generate_toctree_html"] = _label_toggles(context["generate_toctree_html"])
+
+
+def _search_from_disk(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    # Opened from disk (file://), the search page cannot fetch result pages for their
+    # summaries (a console error per result); it lists the results without them.
+    if pagename == "search":
+        app.add_js_file(None, body="if (location.protocol === 'file:') "
+                                   "DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;")
+
+
 def _write_root_redirect(app: Sphinx, exception) -> None:
     """The site's front door: a redirect to the landing page that, unlike the one
     sphinx-external-toc writes, names an empty icon, so the browser neither asks for
@@ -97,6 +135,10 @@ def setup(app: Sphinx) -> dict:
     # Before sphinx-external-toc, which writes a bare redirect only if none exists.
     app.connect("build-finished", _write_root_redirect, priority=400)
     app.connect("html-page-context", _add_chart_script)
+    app.connect("html-page-context", _accessible_markup, priority=600)  # after the theme's
+    app.add_css_file(COURSE_CSS)
+    app.add_js_file(COURSE_JS, loading_method="defer")
+    app.connect("html-page-context", _search_from_disk)
     app.connect("build-finished", _write_chart_script)
     app.add_directive("data-appendix", DataAppendix)
     app.setup_extension("csto_course.quiz.sphinx")
